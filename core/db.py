@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+# An arbitrary constant naming the PostgreSQL advisory lock held while migrating.
+_MIGRATION_LOCK_KEY = 7_304_211
 
 
 def normalize_database_url(url: str) -> str:
@@ -125,7 +128,29 @@ def upgrade_database(settings: Settings | None = None, revision: str = "head") -
     engine = get_engine(settings)
     check_database(engine)
     log.info("migrating %s to %s", engine.url.render_as_string(hide_password=True), revision)
-    command.upgrade(alembic_config(settings.effective_database_url), revision)
+    # Several processes start at once (workers, scheduler, dashboard): one migrates, the others wait and
+    # then find nothing to do.
+    with _migration_lock(engine, settings):
+        command.upgrade(alembic_config(settings.effective_database_url), revision)
+
+
+@contextmanager
+def _migration_lock(engine: Engine, settings: Settings) -> Iterator[None]:
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+        return
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "migrate.lock", "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,0 +1,1 @@
+"""The judgement: LLM providers, the three tools, prompts, drafting rules, verdicts. It never sends."""

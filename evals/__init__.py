@@ -1,0 +1,1 @@
+"""The exam: golden sets, graders and the runner behind the CI eval gate."""
