@@ -21,7 +21,7 @@ from workers.queues import QueueName
 log = logging.getLogger(__name__)
 
 # Every job id we own starts with this, so a stale entry from an older release can be found and removed.
-SCHEDULE_PREFIX = "schedule:"
+SCHEDULE_PREFIX = "schedule-"
 
 
 @dataclass(frozen=True)
