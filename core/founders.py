@@ -99,7 +99,7 @@ def login(*, session: Session, email: str, password: str, now: datetime, session
     valid = _hasher.verify(password, founder.password_hash if founder else _DUMMY_HASH)
     ok = bool(founder and founder.active and valid)
     session.add(LoginAttempt(email=email, succeeded=ok, attempted_at=now))
-    if not ok or founder is None:
+    if not ok or founder is None or founder.id is None:
         raise AuthenticationError("wrong email or password")
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=session_hours)

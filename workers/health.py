@@ -74,7 +74,7 @@ def _check_database(report: HealthReport, *, settings: Settings, now: datetime) 
 
 def _check_redis(report: HealthReport, *, connection: Redis) -> None:
     try:
-        info = connection.info("server")
+        info: dict[str, object] = connection.info("server")  # type: ignore[assignment]  # sync client
         report.redis_ok = True
         report.redis_detail = f"redis {info.get('redis_version', '?')}"
         report.queue_depths = queue_depths(connection=connection)
