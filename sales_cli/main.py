@@ -143,14 +143,18 @@ def scheduler(
     """Register the periodic jobs (idempotently) and run rq-scheduler."""
     from core.db import upgrade_database
     from core.redis_conn import ensure_redis, get_redis
+    from workers.queues import enqueue_heartbeat
     from workers.schedule import get_scheduler, register_schedule
 
     settings = _settings()
     upgrade_database(settings)
     started = ensure_redis(settings)
     try:
-        rq_scheduler = get_scheduler(connection=get_redis(settings), interval=interval)
+        connection = get_redis(settings)
+        rq_scheduler = get_scheduler(connection=connection, interval=interval)
         register_schedule(rq_scheduler)
+        # One heartbeat now, so a fresh start shows a live worker without waiting for the next minute.
+        enqueue_heartbeat(connection=connection)
         rq_scheduler.run(burst=burst)
     finally:
         if started:

@@ -1,0 +1,1 @@
+"""The bundled demo: the company ICP, the demo companies (the offline lead source) and the demo seed."""
