@@ -73,3 +73,15 @@ def test_status_reports_parts_and_switches(engine, redis_conn) -> None:  # type:
     assert "[ok  ] redis" in result.output
     assert "heartbeat  never" in result.output
     assert "Mode: shadow   sending: off   kill switch: off   may send now: no" in result.output
+
+
+def test_seed_demo_loads_an_empty_database_once(session) -> None:  # type: ignore[no-untyped-def]
+    from core.models import Lead, Rep
+
+    first = runner.invoke(app, ["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "demo login: founder@demo.example / demo-founder-password" in first.output
+    assert len(session.exec(select(Rep)).all()) == 5 and len(session.exec(select(Lead)).all()) == 45
+    second = runner.invoke(app, ["seed-demo"])
+    assert second.exit_code == 1 and "already has data" in second.output
+    assert len(session.exec(select(Rep)).all()) == 5
