@@ -468,6 +468,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=14), nullable=False),
         sa.Column("subject", sa.String(length=200), nullable=False),
         sa.Column("body", sa.String(length=5000), nullable=False),
+        sa.Column("call_script", sa.String(length=1000), nullable=True),
         sa.Column("slop_report", sa.JSON(), nullable=False),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("gmail_draft_id", sa.String(length=128), nullable=True),

@@ -81,6 +81,8 @@ class Touch(SQLModel, table=True):
     channel: TouchChannel = enum_field(TouchChannel, TouchChannel.EMAIL)
     subject: str = Field(max_length=200)
     body: str = Field(max_length=5000)
+    # Touch 2 is a call and an email: what the rep says on the call.
+    call_script: str | None = Field(default=None, max_length=1000)
     slop_report: dict[str, Any] = json_field(dict)
     due_at: datetime | None = utc_field(index=True)
     gmail_draft_id: str | None = Field(default=None, max_length=128)
