@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from core.config import Settings
 from core.demo.companies import demo_companies
 from core.errors import SalesAgentError
-from integrations.enrichment import MindStudioClient, mindstudio_key
+from integrations.mindstudio import MindStudioClient, mindstudio_key
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +33,17 @@ _TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # CSV headers people actually write, mapped to our field names.
 _HEADER_ALIASES = {
-    "website": "domain", "url": "domain", "company_domain": "domain",
-    "company_name": "company", "name": "company", "organization": "company",
-    "contact": "contact_name", "full_name": "contact_name",
-    "email": "contact_email", "title": "contact_title", "job_title": "contact_title",
+    "website": "domain",
+    "url": "domain",
+    "company_domain": "domain",
+    "company_name": "company",
+    "name": "company",
+    "organization": "company",
+    "contact": "contact_name",
+    "full_name": "contact_name",
+    "email": "contact_email",
+    "title": "contact_title",
+    "job_title": "contact_title",
 }
 
 
@@ -215,8 +222,12 @@ class MindStudioLeadSource:
 
     def __init__(self, url: str, api_key: SecretStr, **client_options: Any) -> None:
         self.client = MindStudioClient(
-            url=url, api_key=api_key, what="MindStudio lead source",
-            unauthorized=LeadSourceUnauthorized, failed=LeadSourceFailed, **client_options,
+            url=url,
+            api_key=api_key,
+            what="MindStudio lead source",
+            unauthorized=LeadSourceUnauthorized,
+            failed=LeadSourceFailed,
+            **client_options,
         )
         self.last_errors: list[RowError] = []
 

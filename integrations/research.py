@@ -112,9 +112,7 @@ class WebResearcher:
                 continue
             if page.truncated:
                 notes.append(f"{page.final_url}: only the first part of the page was read")
-            for sentence in factual_sentences(
-                page.text, company, max_chars=self.max_fact_chars, limit=self.max_facts
-            ):
+            for sentence in factual_sentences(page.text, company, max_chars=self.max_fact_chars, limit=self.max_facts):
                 if sentence not in seen:
                     seen.add(sentence)
                     facts.append(SourcedFact(text=sentence, source_url=page.final_url))

@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from integrations.web_reader import FetchFailed, FetchRefused, Page, fetch_page, html_to_text, refusal_reason
+from integrations.html_text import html_to_text
+from integrations.web_reader import FetchFailed, FetchRefused, Page, fetch_page, refusal_reason
 
 from .local_http import LocalServer, serving
 
