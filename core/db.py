@@ -116,6 +116,8 @@ def alembic_config(url: str) -> Any:
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
     config.attributes["database_url"] = normalize_database_url(url)
+    # The processes configure their own logging; alembic.ini's would reset it at every migration.
+    config.attributes["configure_logging"] = False
     return config
 
 

@@ -1,0 +1,15 @@
+"""The Starlette app holding the dashboard's API routes; Reflex mounts its own backend underneath it."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from core.config import Settings, get_settings
+from sales_dashboard.api.health import health_endpoint
+
+
+def create_api(settings: Settings | None = None) -> Starlette:
+    """A fresh API app (Reflex mounts into the instance it is given, so never share one)."""
+    settings = settings or get_settings()
+    return Starlette(routes=[Route("/api/health", health_endpoint(settings), methods=["GET"])])

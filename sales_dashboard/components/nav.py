@@ -1,0 +1,33 @@
+"""The top bar: the product's name, the pages, who is signed in, and logout."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.event import EventType
+from reflex.vars import Var
+
+from sales_dashboard import routes
+
+
+def navbar(*, founder_name: Var[str], on_logout: EventType[()]) -> rx.Component:
+    """The bar across the top of every signed-in page."""
+    return rx.hstack(
+        rx.hstack(
+            rx.heading("Sales Manager Agent", size="4"),
+            rx.link("Overview", href=routes.OVERVIEW, size="3", weight="medium"),
+            spacing="5",
+            align="center",
+        ),
+        rx.hstack(
+            rx.text(founder_name, size="2", color_scheme="gray", id="signed-in-as"),
+            rx.button("Log out", variant="soft", color_scheme="gray", on_click=on_logout, id="logout"),
+            spacing="3",
+            align="center",
+        ),
+        justify="between",
+        align="center",
+        padding_x="1.5em",
+        padding_y="0.75em",
+        border_bottom="1px solid var(--gray-a5)",
+        width="100%",
+    )

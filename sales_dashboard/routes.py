@@ -1,0 +1,4 @@
+"""The dashboard's page routes (one place, so pages, state and tests agree)."""
+
+LOGIN = "/login"
+OVERVIEW = "/"
