@@ -91,7 +91,10 @@ def recent_failures(*, session: Session, email: str, now: datetime) -> int:
 
 
 def login(*, session: Session, email: str, password: str, now: datetime, session_hours: int) -> LoginResult:
-    """Check a founder's password and open a session; raises AuthenticationError with a safe message."""
+    """Check a founder's password and open a session; raises AuthenticationError with a safe message.
+
+    A failed attempt is committed before raising (the throttle must see it); a success is left to the caller.
+    """
     email = email.strip().lower()
     if recent_failures(session=session, email=email, now=now) >= MAX_FAILED_LOGINS:
         raise AuthenticationError("too many failed attempts; wait 15 minutes and try again")
@@ -100,6 +103,9 @@ def login(*, session: Session, email: str, password: str, now: datetime, session
     ok = bool(founder and founder.active and valid)
     session.add(LoginAttempt(email=email, succeeded=ok, attempted_at=now))
     if not ok or founder is None or founder.id is None:
+        # A failed attempt must outlive the failure: the throttle counts it. The caller's unit of work
+        # ends in an exception, which would roll it back, so it is committed here.
+        session.commit()
         raise AuthenticationError("wrong email or password")
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=session_hours)

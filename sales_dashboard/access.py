@@ -12,7 +12,6 @@ from datetime import datetime
 from core import founders
 from core.config import Settings
 from core.db import session_scope
-from core.errors import AuthenticationError
 from core.models import Founder
 
 
@@ -45,18 +44,11 @@ def _signed_in(founder: Founder) -> SignedIn:
 
 
 def sign_in(*, email: str, password: str, now: datetime, settings: Settings) -> NewSession:
-    """Check the password and open a session; raises core.errors.AuthenticationError with a line to show.
-
-    The failed attempt is committed too: the throttle counts it.
-    """
+    """Check the password and open a session; raises core.errors.AuthenticationError with a line to show."""
     with session_scope() as session:
-        try:
-            result = founders.login(
-                session=session, email=email, password=password, now=now, session_hours=settings.session_hours
-            )
-        except AuthenticationError:
-            session.commit()  # keep the recorded failure; session_scope would roll it back
-            raise
+        result = founders.login(
+            session=session, email=email, password=password, now=now, session_hours=settings.session_hours
+        )
         return NewSession(founder=_signed_in(result.founder), token=result.token, expires_at=result.expires_at)
 
 

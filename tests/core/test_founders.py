@@ -66,3 +66,20 @@ def test_inactive_founder_cannot_log_in_or_use_a_session(session) -> None:  # ty
     assert founder_for_token(session=session, token=token, now=NOW) is None
     with pytest.raises(AuthenticationError):
         _login(session, founder.email)
+
+
+def test_failed_attempts_survive_the_callers_rollback(engine) -> None:  # type: ignore[no-untyped-def]
+    """A caller's unit of work ends in the exception; the throttle must still see the failures."""
+    from core.db import session_scope
+    from core.founders import recent_failures
+
+    with session_scope(engine) as session:
+        founder = create_founder(session, password=PASSWORD)
+        email = founder.email
+    for _ in range(MAX_FAILED_LOGINS):
+        with pytest.raises(AuthenticationError), session_scope(engine) as session:
+            _login(session, email, "guess")
+    with session_scope(engine) as session:
+        assert recent_failures(session=session, email=email, now=NOW) == MAX_FAILED_LOGINS
+        with pytest.raises(AuthenticationError, match="too many failed attempts"):
+            _login(session, email)
