@@ -72,9 +72,8 @@ def db_upgrade(revision: str = typer.Argument("head", help="The Alembic revision
 @friendly_errors
 def seed_demo_command() -> None:
     """Load the deterministic demo data (reps, 8 weeks of activity, leads, a founder) into an empty database."""
-    from core.demo.seed import DEMO_FOUNDER_EMAIL, DEMO_FOUNDER_PASSWORD, database_is_empty, seed_demo
-
     from core.db import session_scope, upgrade_database
+    from core.demo.seed import DEMO_FOUNDER_EMAIL, DEMO_FOUNDER_PASSWORD, database_is_empty, seed_demo
 
     settings = _settings()
     upgrade_database(settings)
