@@ -6,10 +6,10 @@ from logging.config import fileConfig
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import context
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from alembic import context
 from core.config import get_settings
 from core.db import create_db_engine, normalize_database_url
 from core.models.base import UTCDateTime

@@ -12,7 +12,6 @@ concurrently), a plain view on SQLite.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0001"
