@@ -45,8 +45,10 @@ def run_up(*, settings: Settings, seed: bool, prod: bool) -> int:
     demo_login = _seed_if_empty(settings) if seed else None
     redis_server = ensure_redis(settings)
     supervisor = Supervisor(run_file=settings.data_dir / "processes.json")
-    # SIGTERM (a service manager, `kill`) stops everything as cleanly as Ctrl-C.
+    # SIGTERM (a service manager, `kill`) stops everything as cleanly as Ctrl-C. SIGINT is set explicitly
+    # because a shell starting `up` in the background hands it over ignored.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         ensure_bun()
         supervisor.start(Child("worker", _cli("worker")))
