@@ -52,7 +52,7 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug 
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if not verbose:
-        # Alembic narrates every plugin and context at INFO; a migration that did something still says so.
+        # Alembic narrates every plugin and step at INFO; `db upgrade` prints the revision it reached (-v shows all).
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
         logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
