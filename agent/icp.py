@@ -175,8 +175,9 @@ def _mentions(text: str, keywords: tuple[str, ...] | list[str]) -> bool:
 
 @cache
 def _keyword(keyword: str) -> re.Pattern[str]:
-    # Whole words only: the "cro" signal must not fire on "micro".
-    return re.compile(rf"\b{re.escape(keyword)}\b", re.IGNORECASE)
+    # Whole words only, so the "cro" signal does not fire on "micro"; a plural still counts ("3 business
+    # development reps" mentions "business development rep").
+    return re.compile(rf"\b{re.escape(keyword)}(?:s|es)?\b", re.IGNORECASE)
 
 
 def _text(value: object) -> str | None:

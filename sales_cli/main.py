@@ -14,12 +14,18 @@ from pydantic import ValidationError
 from core.clock import SystemClock
 from core.config import Settings, get_settings
 from core.errors import SalesAgentError
+from sales_cli.evals import evals_app
+from sales_cli.golive import golive_app
+from sales_cli.ingest import ingest_app
 
 app = typer.Typer(help="The sales manager agent: start it, migrate it, seed it, look at it.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 founders_app = typer.Typer(help="Founders' dashboard accounts (there is no open registration).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(founders_app, name="founders")
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(evals_app, name="evals")
+app.add_typer(golive_app, name="golive")
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])

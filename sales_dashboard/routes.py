@@ -2,3 +2,4 @@
 
 LOGIN = "/login"
 OVERVIEW = "/"
+SIMULATOR = "/simulator"

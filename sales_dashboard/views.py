@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from agent.versions import current_agent
 from core.config import AgentMode, Settings
-from core.controls import EffectiveControls, effective_controls, get_controls
+from core.controls import EffectiveControls, effective_controls, get_controls, go_live_report
 from core.db import session_scope
+from core.golive import GateReport
 from core.models import Controls
 from workers.health import HealthReport, health_report
 
@@ -60,6 +62,25 @@ class HealthView:
     schedule: list[ScheduleRow] = field(default_factory=list)
     queues: list[QueueRow] = field(default_factory=list)
     checked_at: str = ""
+
+
+@dataclass
+class GateCheckRow:
+    """One condition of the go-live gate and its figure."""
+
+    name: str = ""
+    passed: bool = False
+    figure: str = ""
+
+
+@dataclass
+class GateView:
+    """The go-live checklist for the agent as configured now."""
+
+    passed: bool = False
+    model: str = ""
+    prompt_version: str = ""
+    checks: list[GateCheckRow] = field(default_factory=list)
 
 
 def format_time(at: datetime, tz: ZoneInfo) -> str:
@@ -143,3 +164,21 @@ def load_controls(*, settings: Settings) -> ControlsView:
 def load_health(*, settings: Settings, now: datetime) -> HealthView:
     """Check every part of the system (blocks on the database and Redis; never raises)."""
     return health_view(health_report(settings=settings, now=now), now=now, tz=settings.tz)
+
+
+def gate_view(report: GateReport, *, model: str, prompt_version: str) -> GateView:
+    """The gate's report for display."""
+    return GateView(
+        passed=report.passed,
+        model=model,
+        prompt_version=prompt_version,
+        checks=[GateCheckRow(name=c.name, passed=c.passed, figure=c.figure) for c in report.checks],
+    )
+
+
+def load_gate(*, settings: Settings, now: datetime) -> GateView:
+    """Evaluate the go-live gate for the current model and prompt version (read only)."""
+    model, version = current_agent(settings)
+    with session_scope() as session:
+        report = go_live_report(session=session, now=now, settings=settings, model=model, prompt_version=version)
+    return gate_view(report, model=model, prompt_version=version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from redis import Redis
@@ -36,3 +37,54 @@ def enqueue_heartbeat(*, connection: Redis) -> Job:
     from workers.jobs import heartbeat
 
     return get_queue(QueueName.DEFAULT, connection=connection).enqueue(heartbeat, description="worker heartbeat")
+
+
+# Sequence jobs have a fixed id per sequence: the sweep asks RQ whether that job is still alive before it
+# enqueues another, and a second copy that slips through is harmless (every step is a conditional update).
+SEQUENCE_JOB_PREFIX = "sequence-"
+# Drafting may make several LLM calls (tool loop and redrafts): longer than RQ's 180 s default.
+SEQUENCE_JOB_TIMEOUT = 900
+
+
+def sequence_job_id(sequence_id: int) -> str:
+    """The RQ job id that moves one sequence on."""
+    return f"{SEQUENCE_JOB_PREFIX}{sequence_id}"
+
+
+def enqueue_advance_sequence(*, connection: Redis, sequence_id: int, at: datetime | None = None) -> Job:
+    """Enqueue the job that moves a sequence on from whatever state it is in (agent queue: it may draft)."""
+    from workers.sequences import advance_sequence
+
+    return get_queue(QueueName.AGENT, connection=connection).enqueue(
+        advance_sequence,
+        sequence_id,
+        at,
+        job_id=sequence_job_id(sequence_id),
+        description=f"advance sequence {sequence_id}",
+        job_timeout=SEQUENCE_JOB_TIMEOUT,
+        result_ttl=600,
+        failure_ttl=86400,
+    )
+
+
+def enqueue_resume_sequence(*, connection: Redis, sequence_id: int, at: datetime | None = None) -> Job:
+    """Enqueue the resume of a sequence whose approval was just resolved (the webhook and expiry call this)."""
+    return enqueue_advance_sequence(connection=connection, sequence_id=sequence_id, at=at)
+
+
+def enqueue_lead_gen(*, connection: Redis, at: datetime | None = None, force: bool = False) -> Job:
+    """Enqueue the daily lead gen now (`force` skips the 09:00 local-hour guard, not the once-a-day claim)."""
+    from workers.leadgen import daily_lead_gen
+
+    return get_queue(QueueName.AGENT, connection=connection).enqueue(
+        daily_lead_gen, at, force, description="daily lead gen", job_timeout=3600
+    )
+
+
+def enqueue_sweep(*, connection: Redis, at: datetime | None = None) -> Job:
+    """Enqueue one run of the sequence sweeps now."""
+    from workers.sweeps import sweep_sequences
+
+    return get_queue(QueueName.DEFAULT, connection=connection).enqueue(
+        sweep_sequences, at, description="sequence sweeps"
+    )

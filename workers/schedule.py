@@ -16,7 +16,13 @@ from redis import Redis
 from rq_scheduler import Scheduler
 
 from workers import jobs
+from workers.deliverability import deliverability_job
+from workers.dispatch import dispatch_sweep
+from workers.leadgen import LEAD_GEN_CRONS, daily_lead_gen
+from workers.nudge import NUDGE_CRONS, morning_nudge_job
 from workers.queues import QueueName
+from workers.scorecards import SCORECARD_CRON, weekly_scorecards
+from workers.sweeps import sweep_sequences
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +48,16 @@ class CronEntry:
 
 SCHEDULE: tuple[CronEntry, ...] = (
     CronEntry("heartbeat", "* * * * *", jobs.heartbeat, QueueName.DEFAULT, "worker heartbeat, every minute"),
+    CronEntry("outbox-sweep", "* * * * *", dispatch_sweep, QueueName.OUTBOUND, "SMS outbox sweep, every minute"),
+    # 08:30 local on workdays: two UTC entries (EDT, EST) and a local-hour guard in the job.
+    CronEntry("morning-nudge-edt", NUDGE_CRONS[0], morning_nudge_job, QueueName.DEFAULT, "morning nudge (EDT entry)"),
+    CronEntry("morning-nudge-est", NUDGE_CRONS[1], morning_nudge_job, QueueName.DEFAULT, "morning nudge (EST entry)"),
+    CronEntry("deliverability", "15 11 * * *", deliverability_job, QueueName.DEFAULT, "Postmaster figures, daily"),
+    CronEntry("weekly-scorecards", SCORECARD_CRON, weekly_scorecards, QueueName.AGENT, "Monday 09:00 local scorecards"),
+    # 09:00 local on workdays: two UTC entries (EDT, EST), a local-hour guard and a once-per-date claim in the job.
+    CronEntry("lead-gen-edt", LEAD_GEN_CRONS[0], daily_lead_gen, QueueName.AGENT, "daily lead gen (EDT entry)"),
+    CronEntry("lead-gen-est", LEAD_GEN_CRONS[1], daily_lead_gen, QueueName.AGENT, "daily lead gen (EST entry)"),
+    CronEntry("sequence-sweep", "* * * * *", sweep_sequences, QueueName.DEFAULT, "sequence sweeps, every minute"),
 )
 
 

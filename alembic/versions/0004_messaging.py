@@ -1,4 +1,9 @@
-"""messaging schema (placeholder until its issue fills it in)
+"""messaging schema: no change needed
+
+The outbox (`outbound_messages`), the inbound log (`inbound_messages`, MessageSid unique among signed
+calls) and `approvals` (one pending draft per rep) were created complete by 0001. The SMS half of the
+workflow issue (Twilio sender, webhook, dispatcher, simulator) works on those tables as they are, so this
+revision only keeps its place in the chain.
 
 Revision ID: 0004
 Revises: 0003
@@ -17,8 +22,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    """Nothing to change: see the module docstring."""
 
 
 def downgrade() -> None:
-    pass
+    """Nothing to undo."""

@@ -18,6 +18,7 @@ from core.models.activity import (  # noqa: E402
     rep_weekly_metrics,
 )
 from core.models.approvals import Approval, ApprovalKind, ApprovalStatus  # noqa: E402
+from core.models.ingestion import CompanyWeek, IngestionSource  # noqa: E402
 from core.models.leads import DiscoveryRun, DiscoveryStatus, Lead, LeadStatus  # noqa: E402
 from core.models.messages import (  # noqa: E402
     InboundMessage,
@@ -35,6 +36,7 @@ from core.models.operations import (  # noqa: E402
     Heartbeat,
 )
 from core.models.people import Founder, FounderSession, LoginAttempt, Rep  # noqa: E402
+from core.models.runs import JobRun, JobRunStatus  # noqa: E402
 from core.models.sequences import Sequence, SequenceState, Touch, TouchChannel  # noqa: E402
 from core.models.verdicts import (  # noqa: E402
     Review,
@@ -55,6 +57,7 @@ __all__ = [
     "ApprovalKind",
     "ApprovalStatus",
     "AuditEvent",
+    "CompanyWeek",
     "Controls",
     "DeliverabilitySnapshot",
     "DiscoveryRun",
@@ -64,6 +67,9 @@ __all__ = [
     "FounderSession",
     "Heartbeat",
     "InboundMessage",
+    "IngestionSource",
+    "JobRun",
+    "JobRunStatus",
     "Lead",
     "LeadStatus",
     "LoginAttempt",

@@ -56,6 +56,8 @@ class DeliverabilitySnapshot(SQLModel, table=True):
     dkim_pass_rate: float | None = Field(default=None, ge=0, le=1)
     dmarc_pass_rate: float | None = Field(default=None, ge=0, le=1)
     delivery_errors: float | None = Field(default=None, ge=0, le=1)
+    # Postmaster's compliance status for the domain (None: unknown, e.g. from fixtures without it).
+    compliant: bool | None = Field(default=None)
     source: str = Field(default="fixture", max_length=64)
     fetched_at: datetime | None = utc_field()
 
@@ -73,4 +75,6 @@ rep_weekly_metrics = sa.Table(
     sa.Column("meetings", sa.Integer),
     sa.Column("calls", sa.Integer),
     sa.Column("reply_rate", sa.Float),
+    sa.Column("drafts_created", sa.Integer),
+    sa.Column("drafts_sent", sa.Integer),
 )

@@ -67,6 +67,9 @@ class Verdict(SQLModel, table=True):
     policy_band: VerdictLevel = enum_field(VerdictLevel)
     action: VerdictAction = enum_field(VerdictAction, VerdictAction.NONE)
     status: VerdictStatus = enum_field(VerdictStatus, VerdictStatus.PROPOSED, index=True)
+    # Why a founder must look at it (invalid evidence, far from the policy band); empty when routed normally.
+    review_reasons: list[Any] = json_field(list)
+    provider: str | None = Field(default=None, max_length=64)
     model: str | None = Field(default=None, max_length=64)
     prompt_version: str | None = Field(default=None, max_length=64)
     shadow_mode: bool = Field(default=True)

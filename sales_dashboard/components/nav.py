@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.event import EventType
 from reflex.vars import Var
 
+from core.config import get_settings
 from sales_dashboard import routes
 
 
@@ -15,6 +16,12 @@ def navbar(*, founder_name: Var[str], on_logout: EventType[()]) -> rx.Component:
         rx.hstack(
             rx.heading("Sales Manager Agent", size="4"),
             rx.link("Overview", href=routes.OVERVIEW, size="3", weight="medium"),
+            # The rep phone simulator stands in for Twilio: offered only when SMS runs locally.
+            *(
+                []
+                if get_settings().twilio_configured
+                else [rx.link("Rep phones", href=routes.SIMULATOR, size="3", weight="medium", id="nav-simulator")]
+            ),
             spacing="5",
             align="center",
         ),

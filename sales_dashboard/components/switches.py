@@ -1,4 +1,4 @@
-"""The switches card: mode, sending, kill switch, and why going live is not offered."""
+"""The switches card: mode, sending and the kill switch."""
 
 from __future__ import annotations
 
@@ -8,11 +8,6 @@ from reflex.vars import Var
 
 from sales_dashboard.components.confirm import confirm_button
 from sales_dashboard.components.status import labelled
-
-GO_LIVE_REFUSED = (
-    "Go live: refused until the go-live gate exists (14 days of shadow, founders' reviews agreeing with the "
-    "agent more than 90% of the time, and a passing eval run)."
-)
 
 
 def _kill_switch_control(kill_switch: Var[bool], on_throw: EventType[()], on_release: EventType[()]) -> rx.Component:
@@ -105,7 +100,6 @@ def switches_card(
                 controls.ceilings,
                 lambda note: rx.callout(note, icon="info", color_scheme="amber", size="1", width="100%"),
             ),
-            rx.text(GO_LIVE_REFUSED, size="2", color_scheme="gray", id="go-live-status"),
             rx.text("Last change: ", controls.updated, size="1", color_scheme="gray"),
             spacing="4",
             width="100%",

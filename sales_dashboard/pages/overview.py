@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from sales_dashboard.components.golive import golive_card
 from sales_dashboard.components.health import health_panel
 from sales_dashboard.components.switches import switches_card
 from sales_dashboard.state.overview import OverviewState
@@ -35,6 +36,7 @@ def _content() -> rx.Component:
                 on_shadow=OverviewState.back_to_shadow,
             ),
             health_panel(OverviewState.health),
+            golive_card(OverviewState.gate, on_go_live=OverviewState.go_live),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",

@@ -8,12 +8,13 @@ from typing import Any
 
 import reflex as rx
 
+from agent.versions import current_agent
 from core import config
 from core import controls as switches
 from core.clock import SystemClock
 from core.db import session_scope
 from sales_dashboard.state.auth import AuthState
-from sales_dashboard.views import ControlsView, HealthView, load_controls, load_health
+from sales_dashboard.views import ControlsView, GateView, HealthView, load_controls, load_gate, load_health
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ class OverviewState(AuthState):
     authorized: bool = False
     controls: ControlsView = rx.field(default_factory=ControlsView)
     health: HealthView = rx.field(default_factory=HealthView)
+    gate: GateView = rx.field(default_factory=GateView)
     notice: str = ""
 
     @rx.event
@@ -62,6 +64,22 @@ class OverviewState(AuthState):
         """Go back to shadow mode: always allowed; audited."""
         return await self._change(switches.switch_to_shadow, "Back in shadow mode.")
 
+    @rx.event
+    async def go_live(self) -> Any:
+        """Ask the go-live gate to switch to live (the only path); refused with its reasons unless it passes."""
+        founder = self._signed_in()
+        if founder is None:
+            return self._end_session()
+        model, version = current_agent(config.settings)
+        with session_scope() as session:
+            report = switches.switch_to_live(
+                session=session, actor=founder.actor, settings=config.settings, model=model, prompt_version=version
+            )
+        self.notice = "Live: the gate passed." if report.passed else "Go live refused: " + "; ".join(report.reasons)
+        log.info("go-live by %s: %s", founder.actor, "switched" if report.passed else "refused")
+        await self._reload()
+        return None
+
     async def _change(self, action: Any, notice: str, **kwargs: Any) -> Any:
         founder = self._signed_in()
         if founder is None:
@@ -76,8 +94,9 @@ class OverviewState(AuthState):
     async def _reload(self) -> None:
         now = SystemClock().now()
         # The health checks block on the database and Redis: keep them off the event loop.
-        controls, health = await asyncio.gather(
+        controls, health, gate = await asyncio.gather(
             asyncio.to_thread(load_controls, settings=config.settings),
             asyncio.to_thread(load_health, settings=config.settings, now=now),
+            asyncio.to_thread(load_gate, settings=config.settings, now=now),
         )
-        self.controls, self.health, self.authorized = controls, health, True
+        self.controls, self.health, self.gate, self.authorized = controls, health, gate, True

@@ -266,7 +266,8 @@ def test_login_kill_switch_with_confirmation_and_logout(dashboard, driver, sessi
     assert _text_of(driver, "kill-switch-value", "off") == "off"
     assert _text_of(driver, "health-database", "ok") == "ok"
     assert _text_of(driver, "health-redis", "ok") == "ok"
-    assert "refused until the go-live gate exists" in driver.find_element(*_by_id("go-live-status")).text
+    assert _text_of(driver, "go-live-status", "refuses").endswith("refuses")
+    assert "14 days of shadow" in driver.find_element(*_by_id("go-live-checks")).text
     assert founder.name in driver.find_element(*_by_id("signed-in-as")).text
 
     # Cancelling the dialog changes nothing; confirming throws the switch.
@@ -282,6 +283,15 @@ def test_login_kill_switch_with_confirmation_and_logout(dashboard, driver, sessi
         assert [(event.actor, event.details) for event in events] == [
             (f"founder:{founder.id}", {"from": "False", "to": "True"})
         ]
+
+    # Going live asks the gate again; without the evidence it refuses, says why, and audits the refusal.
+    _click(driver, "go-live")
+    _click(driver, "go-live-confirm")
+    assert "Go live refused" in _text_of(driver, "notice", "Go live refused")
+    with Session(engine) as check:
+        assert check.get(Controls, 1).mode == "shadow"  # type: ignore[union-attr]
+        refused = check.exec(select(AuditEvent).where(AuditEvent.action == "controls.go_live_refused")).one()
+        assert refused.actor == f"founder:{founder.id}" and refused.details["passed"] is False
 
     token = driver.execute_script(f"return window.localStorage.getItem('{TOKEN_KEY}')")
     assert token

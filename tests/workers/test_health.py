@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from core.heartbeat import record_heartbeat
 from core.redis_conn import connect
 from workers.health import health_report
-from workers.schedule import get_scheduler, register_schedule
+from workers.schedule import SCHEDULE, get_scheduler, register_schedule
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
@@ -19,7 +19,7 @@ def test_fresh_heartbeat_and_schedule_are_reported(settings, session, redis_conn
     report = health_report(settings=settings, now=NOW, connection=redis_conn)
     assert report.database_ok and report.redis_ok
     assert report.heartbeat_fresh and report.last_heartbeat_worker == "w1"
-    assert [job.name for job in report.schedule] == ["heartbeat"]
+    assert [job.name for job in report.schedule] == sorted(entry.name for entry in SCHEDULE)
     assert report.queue_depths == {"agent": 0, "default": 0, "outbound": 0}
     assert report.controls is not None and report.controls.mode.value == "shadow"
     assert not report.ok  # no scheduler process is running
