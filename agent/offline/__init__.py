@@ -24,7 +24,19 @@ log = logging.getLogger(__name__)
 OFFLINE_MODEL = "offline-rules"
 # Phrasings tried per run: composing is free, so redrafting happens here rather than in a feedback loop.
 VARIANTS_PER_RUN = 3
-_SOURCES = ("offline/__init__.py", "offline/facts.py", "offline/templates.py", "icp.py", "tools.py")
+# Everything whose change can change what the agent decides without a prompt changing: the offline rules,
+# ICP scoring, the tools, the drafting rules that accept or reject a draft, and the offline verdicts.
+_SOURCES = (
+    "offline/__init__.py",
+    "offline/facts.py",
+    "offline/templates.py",
+    "icp.py",
+    "tools.py",
+    "drafting/schema.py",
+    "drafting/slop.py",
+    "drafting/grounding.py",
+    "verdicts/offline.py",
+)
 
 
 @cache
