@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,9 @@ class Settings(BaseSettings):
 
     # Company calendar and targets.
     company_timezone: str = "America/New_York"
+    # Company holidays (ISO dates, comma-separated in the environment): no lead gen or nudges, and they do
+    # not count as workdays in the quota math.
+    company_holidays: Annotated[list[date], NoDecode] = Field(default_factory=list)
     new_lead_floor: int = Field(30, ge=0)
     weekly_email_floor: int = Field(200, ge=0)
     daily_draft_cap: int = Field(15, ge=0)
@@ -77,6 +82,13 @@ class Settings(BaseSettings):
     dashboard_port: int = Field(3000, ge=1, le=65535)
     backend_port: int = Field(8000, ge=1, le=65535)
     session_hours: int = Field(12, ge=1)
+
+    @field_validator("company_holidays", mode="before")
+    @classmethod
+    def _split_holidays(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("company_timezone")
     @classmethod

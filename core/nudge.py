@@ -8,6 +8,7 @@ same definition as the metrics view's `drafts_sent` (see migration 0006).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -40,10 +41,10 @@ def is_gsm7(text: str) -> bool:
     return all(char in _GSM7 for char in text)
 
 
-def previous_workday(today: date) -> date:
-    """The Monday-to-Friday day before `today` (Friday for a Monday)."""
+def previous_workday(today: date, holidays: Collection[date] = frozenset()) -> date:
+    """The Monday-to-Friday, non-holiday day before `today` (Friday for a Monday)."""
     day = today - timedelta(days=1)
-    while day.weekday() >= 5:
+    while day.weekday() >= 5 or day in holidays:
         day -= timedelta(days=1)
     return day
 

@@ -78,9 +78,9 @@ class LeadGenResult:
 
 
 def default_deps(
-    *, at: datetime | None = None, connection: Redis | None = None, holidays: Collection[date] = frozenset()
+    *, at: datetime | None = None, connection: Redis | None = None, holidays: Collection[date] | None = None
 ) -> LeadGenDeps:
-    """The configured source, provider, research and ICP."""
+    """The configured source, provider, research, ICP and company holidays."""
     settings = get_settings()
     return LeadGenDeps(
         settings=settings,
@@ -92,7 +92,7 @@ def default_deps(
         enricher=build_enricher(settings),
         icp=load_icp(settings.icp_path),
         connection=connection,
-        holidays=holidays,
+        holidays=frozenset(settings.company_holidays if holidays is None else holidays),
     )
 
 

@@ -49,13 +49,14 @@ def send_morning_nudges(*, session: Session, settings: Settings, now: datetime, 
     """Queue today's nudges (unless outside 08:xx on a local workday, when `force` is off)."""
     tz = settings.tz
     local_now = now.astimezone(tz)
-    if not force and (local_now.weekday() >= 5 or local_now.hour != NUDGE_LOCAL_HOUR):
-        return NudgeRun(skipped=f"local time {local_now:%a %H:%M} is not a workday 0{NUDGE_LOCAL_HOUR}:xx")
+    holidays = frozenset(settings.company_holidays)
     today = local_date(now, tz)
+    if not force and (local_now.weekday() >= 5 or today in holidays or local_now.hour != NUDGE_LOCAL_HOUR):
+        return NudgeRun(skipped=f"local time {local_now:%a %H:%M} is not a workday 0{NUDGE_LOCAL_HOUR}:xx")
     week = local_week_start(now, tz)
-    workdays_left = workdays_left_including_today(now, tz)
+    workdays_left = workdays_left_including_today(now, tz, holidays)
     shadow = effective_controls(session=session, settings=settings).mode is AgentMode.SHADOW
-    last_workday = previous_workday(today)
+    last_workday = previous_workday(today, holidays)
     run = NudgeRun()
     reps = session.exec(
         select(Rep).where(col(Rep.active).is_(True), col(Rep.opted_out).is_(False)).order_by(col(Rep.id))

@@ -72,9 +72,22 @@ class ScheduledJob:
     next_run: datetime | None
 
 
+class SelfHealingScheduler(Scheduler):  # type: ignore[misc]
+    """rq-scheduler that re-registers the schedule before every pass.
+
+    The cron entries live in Redis; Redis carries nothing durable here, so after a flush or a failover they
+    would be gone until the scheduler restarted. Registration is idempotent and cheap, so it runs each pass.
+    """
+
+    def enqueue_jobs(self) -> list[Any]:
+        """Restore any missing entries, then enqueue what is due."""
+        register_schedule(self)
+        return list(super().enqueue_jobs())
+
+
 def get_scheduler(*, connection: Redis, interval: int = 60) -> Scheduler:
-    """An rq-scheduler on `connection`."""
-    return Scheduler(queue_name=QueueName.DEFAULT.value, connection=connection, interval=interval)
+    """An rq-scheduler on `connection` (one that restores its schedule after Redis loses it)."""
+    return SelfHealingScheduler(queue_name=QueueName.DEFAULT.value, connection=connection, interval=interval)
 
 
 def register_schedule(scheduler: Scheduler, entries: tuple[CronEntry, ...] = SCHEDULE) -> list[str]:

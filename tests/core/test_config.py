@@ -74,3 +74,15 @@ def test_data_dir_setting_moves_the_embedded_defaults(tmp_path: Path) -> None:
     s = _bare(data_dir=tmp_path, database_url="", redis_url="")
     assert s.effective_database_url == f"sqlite:///{tmp_path / 'sales_agent.db'}"
     assert s.redis_socket == tmp_path / "redis.sock"
+
+
+def test_company_holidays_parse_from_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    monkeypatch.setenv("COMPANY_HOLIDAYS", "2026-11-26, 2026-12-25")
+    assert Settings(_env_file=None).company_holidays == [date(2026, 11, 26), date(2026, 12, 25)]  # type: ignore[call-arg]
+    monkeypatch.setenv("COMPANY_HOLIDAYS", "")
+    assert Settings(_env_file=None).company_holidays == []  # type: ignore[call-arg]
+    monkeypatch.setenv("COMPANY_HOLIDAYS", "Thanksgiving")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)  # type: ignore[call-arg]

@@ -51,3 +51,13 @@ def test_counts_read_activity_and_drafts_of_the_local_day(session) -> None:  # t
     assert emails_sent_in_week(session=session, rep_id=rep.id, week_start=date(2026, 11, 23)) == 3
     assert drafts_on(session=session, rep_id=rep.id, day=date(2026, 11, 24), tz=NY) == DraftDay(
         date(2026, 11, 24), 2, 1)
+
+
+def test_previous_workday_skips_weekends_and_holidays() -> None:
+    from datetime import date
+
+    from core.nudge import previous_workday
+
+    # Friday 2026-11-27 after Thanksgiving (Thursday 26th, a holiday): the workday before is Wednesday.
+    assert previous_workday(date(2026, 11, 27), frozenset({date(2026, 11, 26)})) == date(2026, 11, 25)
+    assert previous_workday(date(2026, 11, 30)) == date(2026, 11, 27)
