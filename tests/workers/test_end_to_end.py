@@ -8,6 +8,8 @@ the controls row is set live by a test-only update.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import shutil
 import subprocess
@@ -16,8 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import col, select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
-from core.approvals import resolve_approval
+from core.clock import FixedClock
 from core.models import (
     Approval,
     ApprovalStatus,
@@ -25,10 +29,12 @@ from core.models import (
     JobRun,
     MessagePurpose,
     OutboundMessage,
+    Rep,
     Sequence,
     SequenceState,
     Touch,
 )
+from sales_dashboard.api.twilio import SMS_PATH, sign_params, signed_url, twilio_routes
 from tests.factories import create_rep, go_live
 from workers.queues import enqueue_lead_gen, enqueue_resume_sequence, enqueue_sweep
 
@@ -50,6 +56,12 @@ def drafts_dir(settings) -> Path:  # type: ignore[no-untyped-def]
     path = settings.data_dir / "drafts"
     shutil.rmtree(path, ignore_errors=True)
     return path
+
+
+def _eml_body(path: Path) -> str:
+    """The text body of a local mail draft, decoded (long lines are wrapped on disk)."""
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    return str(message.get_body(preferencelist=("plain",)).get_content()).strip()  # type: ignore[union-attr]
 
 
 def fresh(session) -> None:  # type: ignore[no-untyped-def]
@@ -96,14 +108,22 @@ def test_live_lead_to_completed_sequence_through_worker_processes(settings, engi
     assert all("Reply Y to approve, N to skip, or send your edit verbatim." in m.body for m in asks)
     assert len(list(drafts.rglob("*.eml"))) == 2
 
-    # The reps answer: one approves, one edits (the SMS engineer's resolution, then the resume job).
+    # The reps answer by SMS through the real signed webhook: one approves with "Y", one sends an edit.
     answered = T0 + timedelta(hours=1)
-    edit = "Hi,\n\nThe rep's own words, verbatim.\n\nThanks"
-    resolve_approval(session=session, approval_id=approvals[0].id, status=ApprovalStatus.APPROVED, reply_text=None,
-                     resolved_by=f"rep:{approvals[0].rep_id}", now=answered)  # fmt: skip
-    resolve_approval(session=session, approval_id=approvals[1].id, status=ApprovalStatus.EDITED, reply_text=edit,
-                     resolved_by=f"rep:{approvals[1].rep_id}", now=answered)  # fmt: skip
-    session.commit()
+    edit = (
+        "Hi Dana, saw the new Denver office and the six SDR openings. Teams scaling outbound that fast usually "
+        "lose track of follow-ups. Worth a short call next week to compare notes on sequencing?"
+    )
+    webhook = TestClient(Starlette(routes=twilio_routes(settings, clock=FixedClock(answered))))
+    for n, (approval, reply) in enumerate(zip(approvals, ["Y", edit], strict=True)):
+        rep = session.get(Rep, approval.rep_id)
+        form = {"MessageSid": f"SM{n:032d}", "From": rep.phone, "To": "+15550000000", "Body": reply}
+        url = signed_url(settings, SMS_PATH)
+        response = webhook.post(SMS_PATH, data=form, headers={"X-Twilio-Signature": sign_params(settings, url, form)})
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/xml")
+    fresh(session)
+    assert [session.get(Approval, a.id).status for a in approvals] == [ApprovalStatus.APPROVED, ApprovalStatus.EDITED]
+    # The webhook enqueued the resumes; they run on the injected clock here.
     for approval in approvals:
         enqueue_resume_sequence(connection=redis_conn, sequence_id=approval.subject_id, at=answered)
     run_worker("e2e-2", LIVE_ENV)
@@ -114,7 +134,7 @@ def test_live_lead_to_completed_sequence_through_worker_processes(settings, engi
         select(Touch).where(Touch.sequence_id == approvals[1].subject_id, Touch.step == 1)
     ).one()
     assert edited_touch.body == edit
-    assert any(edit in path.read_text() for path in drafts.rglob("*.eml"))
+    assert edit in [_eml_body(path) for path in drafts.rglob("*.eml")]
 
     # Day 3: the sweep finds touch 2 due (call task SMS + its draft); day 7: touch 3, then completed.
     enqueue_sweep(connection=redis_conn, at=answered + timedelta(days=3))
@@ -137,7 +157,9 @@ def test_live_lead_to_completed_sequence_through_worker_processes(settings, engi
     # touch 1 of the two answered sequences, touches 2-3 of those, touch 2 of the two expired ones
     assert len(list(drafts.rglob("*.eml"))) == 2 + 4 + 2
     keys = [m.idempotency_key for m in session.exec(select(OutboundMessage))]
-    assert len(keys) == len(set(keys)) == 4 + 4  # four approval requests, four call tasks
+    # four approval requests, four call tasks, and the webhook's two confirmations to the reps who answered
+    assert len(keys) == len(set(keys)) == 4 + 4 + 2
+    assert sorted(k for k in keys if k.startswith("reply:")) == [f"reply:SM{n:032d}" for n in range(2)]
 
 
 def test_shadow_mode_ends_in_shadow_logged_with_nothing_queued_to_send(settings, engine, session, redis_conn) -> None:  # type: ignore[no-untyped-def]
