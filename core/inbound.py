@@ -39,6 +39,7 @@ from core.models import (
 from core.outbox import queue_sms
 from core.phones import normalize_phone
 from core.replies import CLARIFY_TEXT, HELP_TEXT, ParsedReply, ReplyKind, parse_reply
+from core.talkback import Talkback, answer_lead, answer_other_text, answer_status, is_explanation
 
 log = logging.getLogger(__name__)
 
@@ -75,16 +76,24 @@ class InboundOutcome(StrEnum):
     CLARIFY = "clarify"
     NOTHING_PENDING = "nothing_pending"
     ALREADY_RESOLVED = "already_resolved"
+    # Talking back (core/talkback.py): the same values as its TalkbackKind.
+    STATUS = "status"
+    LEAD_ASSIGNED = "lead_assigned"
+    LEAD_REFUSED = "lead_refused"
+    NO_LEADS = "no_leads"
+    EXPLAINED = "explained"
 
 
 @dataclass
 class InboundResult:
-    """What the call did, and the follow-up jobs the caller enqueues once this unit of work commits."""
+    """What the call did, and the follow-up jobs the caller enqueues once this unit of work commits;
+    `reply_text` is a reply made for this call (talk-back), used instead of the outcome's fixed text."""
 
     outcome: InboundOutcome
     inbound_id: int | None = None
     resume_sequence_ids: list[int] = field(default_factory=list)
     reply_message_ids: list[int] = field(default_factory=list)
+    reply_text: str | None = None
 
 
 def record_rejected_inbound(
@@ -153,9 +162,11 @@ def handle_signed_sms(
     if rep is not None:
         row.allowed, row.rep_id = True, rep.id
         shadow = effective_controls(session=session, settings=settings).mode is not AgentMode.LIVE
-        result = _act_for_rep(session=session, rep=rep, reply=parse_reply(body), body=body, now=now)
+        result = _act_for_rep(
+            session=session, rep=rep, reply=parse_reply(body), body=body, now=now, settings=settings, inbound_id=row.id
+        )
         result.inbound_id = row.id
-        reply_text = REPLY_TEXTS.get(result.outcome.value)
+        reply_text = result.reply_text or REPLY_TEXTS.get(result.outcome.value)
         if reply_text:
             assert rep.id is not None
             message, _ = queue_sms(
@@ -177,8 +188,9 @@ def handle_signed_sms(
     row.outcome = result.outcome.value
     session.add(row)
     session.flush()
-    log.info("inbound sms %s from %s: %s", message_sid, "rep" if rep else "founder" if founder else "?",
-             result.outcome.value)
+    log.info(
+        "inbound sms %s from %s: %s", message_sid, "rep" if rep else "founder" if founder else "?", result.outcome.value
+    )
     return result
 
 
@@ -223,7 +235,16 @@ def _sender(*, session: Session, from_number: str) -> tuple[Rep | None, Founder 
     return None, founder
 
 
-def _act_for_rep(*, session: Session, rep: Rep, reply: ParsedReply, body: str, now: datetime) -> InboundResult:
+def _act_for_rep(
+    *,
+    session: Session,
+    rep: Rep,
+    reply: ParsedReply,
+    body: str,
+    now: datetime,
+    settings: Settings,
+    inbound_id: int | None,
+) -> InboundResult:
     assert rep.id is not None
     if reply.kind is ReplyKind.OPT_OUT:
         _set_opted_out(session=session, rep=rep, opted_out=True, now=now)
@@ -235,9 +256,21 @@ def _act_for_rep(*, session: Session, rep: Rep, reply: ParsedReply, body: str, n
         return InboundResult(InboundOutcome.OPTED_IN)
     if reply.kind is ReplyKind.HELP:
         return InboundResult(InboundOutcome.HELP)
+    if reply.kind is ReplyKind.STATUS:
+        return _talkback(answer_status(session=session, rep_id=rep.id, now=now, settings=settings))
+    if reply.kind is ReplyKind.LEAD:
+        return _talkback(answer_lead(session=session, rep_id=rep.id, now=now, settings=settings))
+    approval = pending_approval_for_rep(session=session, rep_id=rep.id, kind=ApprovalKind.DRAFT)
+    # Other text (see core/talkback.py): a short non-keyword text, or an edit with nothing to edit, stands as
+    # the explanation for unsent drafts when one is owed; with an approval pending, Y/N/edit keep their meaning.
+    if is_explanation(reply.kind, body, approval_pending=approval is not None):
+        answer = answer_other_text(
+            session=session, rep_id=rep.id, text=body, inbound_message_id=inbound_id, now=now, settings=settings
+        )
+        if answer is not None:
+            return _talkback(answer)
     if reply.kind is ReplyKind.CLARIFY:
         return InboundResult(InboundOutcome.CLARIFY)
-    approval = pending_approval_for_rep(session=session, rep_id=rep.id, kind=ApprovalKind.DRAFT)
     if approval is None or approval.id is None:
         return InboundResult(InboundOutcome.NOTHING_PENDING)
     status, text, outcome = {
@@ -251,6 +284,10 @@ def _act_for_rep(*, session: Session, rep: Rep, reply: ParsedReply, body: str, n
     if not won:
         return InboundResult(InboundOutcome.ALREADY_RESOLVED)
     return InboundResult(outcome, resume_sequence_ids=[approval.subject_id])
+
+
+def _talkback(answer: Talkback) -> InboundResult:
+    return InboundResult(InboundOutcome(answer.kind.value), reply_text=answer.text)
 
 
 def _set_opted_out(*, session: Session, rep: Rep, opted_out: bool, now: datetime) -> None:

@@ -18,6 +18,7 @@ from core.models.activity import (  # noqa: E402
     rep_weekly_metrics,
 )
 from core.models.approvals import Approval, ApprovalKind, ApprovalStatus  # noqa: E402
+from core.models.explanations import RepExplanation  # noqa: E402
 from core.models.ingestion import CompanyWeek, IngestionSource  # noqa: E402
 from core.models.leads import DiscoveryRun, DiscoveryStatus, Lead, LeadStatus  # noqa: E402
 from core.models.messages import (  # noqa: E402
@@ -77,6 +78,7 @@ __all__ = [
     "OutboundMessage",
     "OutboundStatus",
     "Rep",
+    "RepExplanation",
     "Review",
     "ReviewSubject",
     "Sequence",

@@ -82,3 +82,17 @@ def test_edit_thresholds(body: str, kind: ReplyKind) -> None:
 def test_keyword_normalisation() -> None:
     assert keyword_of("  yes!? ") == "YES"
     assert keyword_of("o.k.") == "O.K"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [("STATUS", ReplyKind.STATUS), (" status. ", ReplyKind.STATUS), ("Lead!", ReplyKind.LEAD),
+     ("lead", ReplyKind.LEAD), ("leads", ReplyKind.CLARIFY), ("status please", ReplyKind.CLARIFY),
+     ("LEAD " + " ".join(["word"] * EDIT_MIN_WORDS), ReplyKind.EDIT)],
+)
+def test_talk_back_keywords(body: str, kind: ReplyKind) -> None:
+    assert parse_reply(body).kind is kind
+
+
+def test_other_text_carries_the_trimmed_text() -> None:
+    assert parse_reply("  was out sick  ") == ParsedReply(ReplyKind.CLARIFY, text="was out sick")

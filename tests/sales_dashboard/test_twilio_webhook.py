@@ -326,3 +326,134 @@ def test_status_callback_records_failure_reason(client, settings, engine) -> Non
 
 def test_queue_name_helper_is_real(redis_conn) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(get_queue(QueueName.AGENT, connection=redis_conn), Queue)
+
+
+# --- Talking back: STATUS, LEAD and explanations (core/talkback.py), on a fixed clock -------------------------
+
+from datetime import UTC, datetime  # noqa: E402
+
+from starlette.applications import Starlette  # noqa: E402
+
+from core.clock import FixedClock  # noqa: E402
+from core.models import ApprovalStatus, Lead, RepExplanation  # noqa: E402
+from core.talkback import EXPLANATION_THANKS, NO_LEADS_TEXT  # noqa: E402
+from sales_dashboard.api.twilio import twilio_routes  # noqa: E402
+from tests.factories import create_draft, create_lead  # noqa: E402
+
+# Wednesday 25 November 2026, 10:00 in New York: the previous workday is Tuesday the 24th.
+TALK_NOW = datetime(2026, 11, 25, 15, tzinfo=UTC)
+ON_TUESDAY = datetime(2026, 11, 24, 15, tzinfo=UTC)
+
+
+@pytest.fixture
+def clocked_client(settings, engine, redis_conn) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    app = Starlette(routes=twilio_routes(settings, clock=FixedClock(TALK_NOW)))
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def rep_with_unsent_drafts(engine, *, pending: bool = False) -> tuple[int, str, int | None]:  # type: ignore[no-untyped-def]
+    """A rep with 3 drafts on Tuesday, 1 of them approved (2 unsent); optionally an approval in flight."""
+    with Session(engine, expire_on_commit=False) as session:
+        rep = create_rep(session)
+        create_draft(session, rep, ON_TUESDAY, ApprovalStatus.APPROVED)
+        create_draft(session, rep, ON_TUESDAY, ApprovalStatus.EXPIRED)
+        create_draft(session, rep, ON_TUESDAY)
+        approval = create_pending_approval(session, rep) if pending else None
+        session.commit()
+        assert rep.id is not None
+        return rep.id, rep.phone, approval.id if approval else None
+
+
+def explanations(engine) -> list[RepExplanation]:  # type: ignore[no-untyped-def]
+    with Session(engine, expire_on_commit=False) as session:
+        return list(session.exec(select(RepExplanation)))
+
+
+def reply_bodies(engine) -> list[str]:  # type: ignore[no-untyped-def]
+    return [reply.body for reply in sorted(replies(engine), key=lambda row: row.id or 0)]
+
+
+def test_status_answers_the_quota_math(clocked_client, settings, engine, redis_conn) -> None:  # type: ignore[no-untyped-def]
+    _, phone, _ = rep_with_unsent_drafts(engine)
+    params = sms_params(phone, " status ")
+    response = post_signed(clocked_client, settings, params)
+    assert response.status_code == 200
+    assert_twiml(response)
+    [reply] = replies(engine)
+    assert reply.body == f"0/{settings.weekly_email_floor} this week, {settings.weekly_email_floor} to floor, " \
+        f"3 workdays left -> 67/day, capped at {settings.daily_draft_cap}."
+    assert reply.idempotency_key == f"reply:{params['MessageSid']}" and reply.shadow_mode is True
+    assert inbound_rows(engine)[0].outcome == "status"
+    assert get_queue(QueueName.OUTBOUND, connection=redis_conn).count == 1
+
+
+def test_lead_is_refused_until_explained_and_the_explanation_is_recorded_once(  # type: ignore[no-untyped-def]
+    clocked_client, settings, engine
+) -> None:
+    rep_id, phone, _ = rep_with_unsent_drafts(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        lead = create_lead(session, company="Acme", domain="acme.example")
+        session.commit()
+    post_signed(clocked_client, settings, sms_params(phone, "LEAD"))
+    explanation = sms_params(phone, "Client workshop all day, sending them today")
+    post_signed(clocked_client, settings, explanation)
+    post_signed(clocked_client, settings, explanation)  # Twilio's retry: a replay, recorded nothing new
+    post_signed(clocked_client, settings, sms_params(phone, "also the CRM was down"))  # explained already: clarify
+    post_signed(clocked_client, settings, sms_params(phone, "lead"))
+    assert reply_bodies(engine) == [
+        "2 of 3 drafts from Tuesday are unsent: reply with why, then LEAD again.",
+        EXPLANATION_THANKS,
+        CLARIFY_TEXT,
+        "Your next lead: Acme (acme.example). It is assigned to you.",
+    ]
+    assert [row.outcome for row in inbound_rows(engine)] == [
+        "lead_refused", "explained", "clarify", "lead_assigned"]  # fmt: skip
+    [row] = explanations(engine)
+    inbound_id = inbound_rows(engine)[1].id
+    assert (row.rep_id, str(row.for_date), row.text, row.inbound_message_id) == (
+        rep_id, "2026-11-24", "Client workshop all day, sending them today", inbound_id)  # fmt: skip
+    with Session(engine, expire_on_commit=False) as session:
+        assigned = session.get(Lead, lead.id)
+    assert assigned is not None and (assigned.status, assigned.assigned_rep_id) == ("assigned", rep_id)
+
+
+def test_lead_gives_two_reps_distinct_leads(clocked_client, settings, engine) -> None:  # type: ignore[no-untyped-def]
+    with Session(engine, expire_on_commit=False) as session:
+        first, second = create_rep(session), create_rep(session)
+        leads = [create_lead(session), create_lead(session)]
+        session.commit()
+    for rep in (first, second, first):
+        post_signed(clocked_client, settings, sms_params(rep.phone, "Lead."))
+    with Session(engine, expire_on_commit=False) as session:
+        owners = {row.id: row.assigned_rep_id for row in session.exec(select(Lead))}
+    assert owners == {leads[0].id: first.id, leads[1].id: second.id}
+    assert reply_bodies(engine)[-1] == NO_LEADS_TEXT
+    assert [row.outcome for row in inbound_rows(engine)] == ["lead_assigned", "lead_assigned", "no_leads"]
+
+
+def test_approvals_keep_their_meaning_while_an_explanation_is_owed(  # type: ignore[no-untyped-def]
+    clocked_client, settings, engine, redis_conn
+) -> None:
+    _, phone, approval_id = rep_with_unsent_drafts(engine, pending=True)
+    assert approval_id is not None
+    post_signed(clocked_client, settings, sms_params(phone, LONG_EDIT))  # edit-length with an approval: an edit
+    row = approval_row(engine, approval_id)
+    assert (row.status, row.reply_text) == ("edited", LONG_EDIT)
+    assert explanations(engine) == []
+    assert get_queue(QueueName.AGENT, connection=redis_conn).count == 1
+    _, phone2, approval2 = rep_with_unsent_drafts(engine, pending=True)
+    assert approval2 is not None
+    post_signed(clocked_client, settings, sms_params(phone2, "was out sick"))  # short: the explanation
+    assert approval_row(engine, approval2).status == "pending"
+    post_signed(clocked_client, settings, sms_params(phone2, "Y"))
+    assert approval_row(engine, approval2).status == "approved"
+    assert [row.text for row in explanations(engine)] == ["was out sick"]
+    assert [row.outcome for row in inbound_rows(engine)] == ["edited", "explained", "approved"]
+
+
+def test_a_long_explanation_without_an_approval_pending_is_recorded(clocked_client, settings, engine) -> None:  # type: ignore[no-untyped-def]
+    _, phone, _ = rep_with_unsent_drafts(engine)
+    post_signed(clocked_client, settings, sms_params(phone, LONG_EDIT))
+    assert [row.text for row in explanations(engine)] == [LONG_EDIT]
+    assert inbound_rows(engine)[0].outcome == "explained"
