@@ -7,31 +7,14 @@ from pathlib import Path
 import typer
 
 from core.config import get_settings
-from evals.cases import GOLDEN_DIR, SuiteName
-from evals.runner import DEFAULT_THRESHOLD, DEFAULT_WORKERS, RunConfig
+from evals.cases import GOLDEN_DIR
+from evals.run_evals import main as run_evals_main
 
 evals_app = typer.Typer(help="The eval gate: golden sets, graders, the release threshold.", no_args_is_help=True)
 
 
-@evals_app.command("run")
-def evals_run(
-    provider: str = typer.Option("offline", help="offline | anthropic (needs ANTHROPIC_API_KEY)."),
-    model: str | None = typer.Option(None, help="The Claude model (default: ANTHROPIC_MODEL)."),
-    threshold: float = typer.Option(DEFAULT_THRESHOLD, min=0, max=1, help="Minimum share of passing cases."),
-    suite: list[SuiteName] = typer.Option(list(SuiteName), help="Suites to run (a partial run cannot pass)."),
-    workers: int = typer.Option(DEFAULT_WORKERS, min=1, max=32, help="Cases run at once."),
-    out: Path | None = typer.Option(None, help="Report directory (default: DATA_DIR/evals)."),
-    golden: Path = typer.Option(GOLDEN_DIR, help="Folder of the golden JSONL files."),
-    record: bool = typer.Option(True, help="Record the run in eval_runs."),
-    progress: bool = typer.Option(True, help="Show a progress bar."),
-) -> None:
-    """Run the eval gate; exit 1 when any suite or the overall share of passing cases is under the threshold."""
-    from evals.run_evals import run_gate
-
-    config = RunConfig(provider=provider, model=model, suites=tuple(suite), threshold=threshold, workers=workers,
-                       golden_dir=golden)  # fmt: skip
-    report = run_gate(get_settings(), config, out_dir=out, record=record, show_progress=progress)
-    raise typer.Exit(0 if report.passed else 1)
+# One definition of the gate's options: `salesagent evals run` is `python -m evals.run_evals`.
+evals_app.command("run")(run_evals_main)
 
 
 @evals_app.command("promote")
