@@ -152,3 +152,101 @@ def go_live(session: Session, *, send_enabled: bool = True) -> None:
 
     session.execute(sa.text("UPDATE controls SET mode = 'live', send_enabled = :on WHERE id = 1"), {"on": send_enabled})
     session.commit()
+
+
+from core.models import Verdict  # noqa: E402  (appended section: verdicts and reviews)
+
+
+def create_verdict(
+    session: Session, rep: Rep, week_start: date_, **overrides: object
+) -> tuple[Verdict, Approval | None]:
+    """Add a verdict for `rep`'s week (MEETS by default) and, when its action is pip or terminate, its pending
+    founder approval (None otherwise)."""
+    from datetime import UTC
+
+    from core.models import VerdictAction, VerdictLevel, VerdictStatus
+    from core.policy import metrics_ref
+
+    fields: dict[str, object] = {
+        "rep_id": rep.id, "week_start": week_start, "verdict": VerdictLevel.MEETS, "policy_band": VerdictLevel.MEETS,
+        "rationale": f"Rep {rep.id} met the floor.", "action": VerdictAction.NONE, "status": VerdictStatus.LOGGED,
+        "evidence_refs": [metrics_ref(rep.id or 0, week_start).model_dump(mode="json")],
+    }  # fmt: skip
+    fields.update(overrides)
+    verdict = Verdict(**fields)  # type: ignore[arg-type]
+    session.add(verdict)
+    session.flush()
+    if verdict.action not in (VerdictAction.PIP, VerdictAction.TERMINATE):
+        return verdict, None
+    approval = Approval(kind=ApprovalKind.VERDICT_ACTION, subject_id=verdict.id, rep_id=rep.id,
+                        expires_at=datetime(2030, 1, 1, tzinfo=UTC))  # fmt: skip
+    session.add(approval)
+    session.flush()
+    return verdict, approval
+
+
+# --- appended: dashboard queries (costs, reviews, inbound SMS, alerts, discovery and eval runs) ---------------
+
+
+def create_cost(session: Session, *, day: date_, usd: float, model: str = "claude-haiku-5-5",
+                rep: Rep | None = None, sequence_id: int | None = None) -> None:  # fmt: skip
+    """Add one priced LLM call on a company-local day."""
+    from datetime import UTC, time
+
+    from core.models import AgentCost
+
+    session.add(AgentCost(created_at=datetime.combine(day, time(15), tzinfo=UTC), rep_id=rep.id if rep else None,
+                          sequence_id=sequence_id, purpose="draft" if sequence_id else "verdict", model=model,
+                          usd=usd, local_date=day))  # fmt: skip
+    session.flush()
+
+
+def create_review(session: Session, *, founder: Founder, subject: str, subject_id: int, agrees: bool,
+                  at: datetime) -> None:  # fmt: skip
+    """Add a founder's review of a verdict or draft ("verdict" | "draft") made at `at`."""
+    from core.models import Review, ReviewSubject
+
+    session.add(Review(created_at=at, founder_id=founder.id, subject_kind=ReviewSubject(subject), subject_id=subject_id,
+                       founder_call="x", agent_call="x" if agrees else "y", agrees=agrees))  # fmt: skip
+    session.flush()
+
+
+def create_inbound(session: Session, *, signature_ok: bool = True, allowed: bool = True, outcome: str = "received",
+                   message_sid: str | None = None) -> None:  # fmt: skip
+    """Add a recorded inbound SMS webhook call."""
+    from core.models import InboundMessage
+
+    n = next(_counter)
+    session.add(InboundMessage(message_sid=message_sid or f"SM{n:032d}", from_number="+12125559999", body="Y",
+                               signature_ok=signature_ok, allowed=allowed, outcome=outcome))  # fmt: skip
+    session.flush()
+
+
+def create_alert(session: Session, *, message: str = "three empty runs", acknowledged: bool = False) -> None:
+    """Add an alert, open unless `acknowledged`."""
+    from datetime import UTC
+
+    from core.models import Alert
+
+    session.add(Alert(kind="test", message=message,
+                      acknowledged_at=datetime(2030, 1, 1, tzinfo=UTC) if acknowledged else None))  # fmt: skip
+    session.flush()
+
+
+def create_discovery_run(session: Session, *, status: str, day: date_, added: int = 0) -> None:
+    """Add a finished discovery run ("ok" | "empty" | "failed" ...)."""
+    from core.models import DiscoveryRun, DiscoveryStatus
+
+    session.add(DiscoveryRun(source="test", local_date=day, status=DiscoveryStatus(status), added=added))
+    session.flush()
+
+
+def create_eval_run(
+    session: Session, *, passed: bool, pass_rate: float, suites: dict[str, object] | None = None
+) -> None:
+    """Add an eval run with per-suite results in the runner's shape ({"suites": {...}})."""
+    from core.models import EvalRun
+
+    session.add(EvalRun(provider="offline", model="offline", prompt_version="v1", pass_rate=pass_rate,
+                        passed=passed, suite_results={"suites": suites or {}}))  # fmt: skip
+    session.flush()

@@ -6,6 +6,7 @@ import reflex as rx
 
 from sales_dashboard.components.golive import golive_card
 from sales_dashboard.components.health import health_panel
+from sales_dashboard.components.overview_panels import overview_panels
 from sales_dashboard.components.switches import switches_card
 from sales_dashboard.state.overview import OverviewState
 from sales_dashboard.templates.layout import signed_in_layout
@@ -41,6 +42,7 @@ def _content() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        overview_panels(),
         # Re-reads the switches and health while the page is open.
         rx.moment(interval=REFRESH_MS, on_change=OverviewState.tick, display="none"),
         spacing="4",
