@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from core.clock import utcnow
-from core.models import ActivityEvent, ActivityKind, IngestionSource, Rep
+from core.models import ActivityEvent, ActivityKind, IngestionSource, Lead, LeadStatus, Rep
 from core.weeks import local_week_start
 
 log = logging.getLogger(__name__)
@@ -45,12 +45,23 @@ class ActivityItem(BaseModel):
     rep_id: int | None = Field(default=None, ge=1)
     kind: ActivityKind
     occurred_at: AwareDatetime
+    # For a reply: the lead's domain (or an email address at it). A reply stops that lead's sequence.
+    lead_domain: str | None = Field(default=None, max_length=254)
 
     @model_validator(mode="after")
     def _names_a_rep(self) -> ActivityItem:
         if self.rep_email is None and self.rep_id is None:
             raise ValueError("give rep_email or rep_id")
+        if self.lead_domain is not None:
+            self.lead_domain = lead_domain_of(self.lead_domain)
         return self
+
+
+def lead_domain_of(raw: str) -> str:
+    """A lead's domain from a domain, URL or email address ("Jane@Acme.com" -> "acme.com")."""
+    text = raw.strip().lower().rsplit("@", 1)[-1]
+    text = text.split("://", 1)[-1].split("/", 1)[0]
+    return text.removeprefix("www.")
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ class IngestReport:
     """What one batch did."""
 
     accepted: int = 0
+    leads_replied: int = 0
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
 
@@ -74,6 +86,7 @@ class IngestReport:
         return {
             "accepted": self.accepted,
             "duplicates": self.duplicates,
+            "leads_replied": self.leads_replied,
             "rejected": [{"index": r.index, "reasons": r.reasons} for r in self.rejected],
         }
 
@@ -168,8 +181,24 @@ def ingest_events(
     inserted = _insert_new(session, rows)
     report.accepted += inserted
     report.duplicates += len(rows) - inserted
+    replied = {item.lead_domain for _, item in parsed if item.kind is ActivityKind.REPLY and item.lead_domain}
+    report.leads_replied = mark_leads_replied(session=session, domains=replied)
     report.rejected.sort(key=lambda r: r.index)
     return report
+
+
+def mark_leads_replied(*, session: Session, domains: Collection[str]) -> int:
+    """Mark the leads at these domains as replied (a conditional update; the sweeps then stop their
+    sequences); returns how many changed."""
+    if not domains:
+        return 0
+    open_states = [LeadStatus.NEW.value, LeadStatus.ASSIGNED.value, LeadStatus.IN_SEQUENCE.value]
+    result = session.execute(
+        sa.update(Lead)
+        .where(col(Lead.domain).in_(sorted(domains)), col(Lead.status).in_(open_states))
+        .values(status=LeadStatus.REPLIED.value)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _reasons(exc: ValidationError) -> list[str]:

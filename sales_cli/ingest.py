@@ -14,7 +14,7 @@ from core.errors import SalesAgentError
 
 ingest_app = typer.Typer(help="Activity ingestion: sources (bearer keys) and CSV import.", no_args_is_help=True)
 
-CSV_COLUMNS = ("external_id", "rep_email", "rep_id", "kind", "occurred_at")
+CSV_COLUMNS = ("external_id", "rep_email", "rep_id", "kind", "occurred_at", "lead_domain")
 # Rows validated and inserted per step of the progress bar (one transaction for the whole file).
 CSV_CHUNK = 1000
 
@@ -61,7 +61,8 @@ def import_csv(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV with a header row."),
     source: str = typer.Option(..., "--source", help="The registered source these events come from."),
 ) -> None:
-    """Import activity from a CSV (columns: external_id, rep_email or rep_id, kind, occurred_at with offset).
+    """Import activity from a CSV (columns: external_id, rep_email or rep_id, kind, occurred_at with offset,
+    and for replies optionally lead_domain).
 
     Idempotent like the API: a re-imported row is a duplicate. Exit 0 if every row was stored or was a
     duplicate, 1 if any row was rejected (each is listed with its row number and reasons).

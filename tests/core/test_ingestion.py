@@ -107,3 +107,35 @@ def test_sources_keep_only_a_hash_and_authenticate(session) -> None:  # type: ig
     session.flush()
     assert authenticate_source(session=session, key=key) is None
     assert get_source(session=session, name="crm") is None
+
+
+def test_a_reply_naming_its_lead_marks_the_lead_replied(session) -> None:  # type: ignore[no-untyped-def]
+    """A reply stops the lead's sequence: the sweeps read leads.status."""
+    from zoneinfo import ZoneInfo
+
+    from core.ingestion import ingest_events
+    from core.models import LeadStatus
+    from core.sequences import lead_has_replied
+    from tests.factories import create_lead, create_rep
+
+    rep = create_rep(session)
+    answered = create_lead(session, domain="acme.example", status=LeadStatus.IN_SEQUENCE, assigned_rep_id=rep.id)
+    untouched = create_lead(session, domain="other.example", status=LeadStatus.IN_SEQUENCE, assigned_rep_id=rep.id)
+    disqualified = create_lead(session, domain="gone.example", status=LeadStatus.DISQUALIFIED)
+    items = [
+        {"external_id": "r1", "rep_id": rep.id, "kind": "reply", "occurred_at": "2026-11-24T10:00:00-05:00",
+         "lead_domain": "Jane@WWW.Acme.example"},
+        {"external_id": "r2", "rep_id": rep.id, "kind": "reply", "occurred_at": "2026-11-24T10:00:00-05:00",
+         "lead_domain": "https://gone.example/about"},
+        {"external_id": "e1", "rep_id": rep.id, "kind": "email_sent", "occurred_at": "2026-11-24T10:00:00-05:00",
+         "lead_domain": "other.example"},
+    ]
+    report = ingest_events(session=session, source="crm", items=items, tz=ZoneInfo("America/New_York"))
+    session.commit()
+    session.expire_all()
+    assert (report.accepted, report.leads_replied) == (3, 1)
+    assert lead_has_replied(session=session, lead_id=answered.id)
+    assert not lead_has_replied(session=session, lead_id=untouched.id)  # only replies stop a sequence
+    assert session.get(type(disqualified), disqualified.id).status == LeadStatus.DISQUALIFIED
+    again = ingest_events(session=session, source="crm", items=items[:1], tz=ZoneInfo("America/New_York"))
+    assert (again.duplicates, again.leads_replied) == (1, 0)
