@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 
+from sales_dashboard.launch import free_port
+
 BARE_PATH = "/bench/bare"
 BODIES = ("Y", "maybe later", "HELP", "N")
 
@@ -52,11 +53,6 @@ def bench_app() -> Starlette:
     return Starlette(routes=[Route(BARE_PATH, _bare, methods=["GET", "POST"]), Mount("/", app=create_api())])
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from core.config import PROJECT_ROOT, Settings
@@ -32,9 +35,7 @@ def ensure_bun() -> Path:
 
     The script checks the installed version itself (a few milliseconds when nothing is to do).
     """
-    result = subprocess.run(
-        ["bash", str(INSTALL_BUN_SCRIPT)], capture_output=True, text=True, timeout=600, check=False
-    )
+    result = subprocess.run(["bash", str(INSTALL_BUN_SCRIPT)], capture_output=True, text=True, timeout=600, check=False)
     if result.returncode != 0 or not BUN_PATH.exists():
         detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"could not install bun with {INSTALL_BUN_SCRIPT.name}: {detail}")
@@ -88,6 +89,24 @@ def reflex_env(*, settings: Settings, work_dir: Path | None = None) -> dict[str,
         # would restart every time the database is written, and its own migration at start would loop.
         env["REFLEX_HOT_RELOAD_EXCLUDE_PATHS"] = str(settings.data_dir.resolve())
     return env
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (tests, the screenshot command and benchmarks start the app on one)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def http_status(url: str) -> int | None:
+    """The HTTP status `url` answers with, or None if nothing answers (for waiting on a starting server)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except OSError:
+        return None
 
 
 def main(argv: list[str]) -> None:

@@ -19,19 +19,18 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
+
+from sales_dashboard.launch import free_port, http_status  # noqa: E402  (after the path is set)
 
 log = logging.getLogger("screenshots")
 
@@ -42,20 +41,8 @@ START_TIMEOUT = 600
 PAGE_TIMEOUT = 120
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
-def status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
-    except OSError:
-        return None
 
 
 def prepare_environment(data_dir: Path) -> tuple[int, int]:
@@ -200,7 +187,7 @@ def running_dashboard(data_dir: Path, frontend_port: int, backend_port: int, *, 
         frontend = f"http://localhost:{frontend_port}"
         backend = frontend if prod else f"http://localhost:{backend_port}"
         deadline = time.monotonic() + START_TIMEOUT
-        while not (status(f"{backend}/api/health") == 200 and status(f"{frontend}/login") == 200):
+        while not (http_status(f"{backend}/api/health") == 200 and http_status(f"{frontend}/login") == 200):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = reflex_log.read_text(errors="replace")[-4000:]
                 raise RuntimeError(f"the dashboard did not start:\n{tail}")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from sales_dashboard.launch import free_port
 from workers.schedule import SCHEDULE
 
 pytestmark = pytest.mark.slow
@@ -25,10 +25,6 @@ pytestmark = pytest.mark.slow
 START_TIMEOUT = 600  # the first start compiles the dashboard's frontend
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -58,7 +54,7 @@ def _poll(check, timeout: float, what: str):  # type: ignore[no-untyped-def]
 def up_env() -> Iterator[dict[str, str]]:
     with tempfile.TemporaryDirectory(prefix="sa-up-") as data_dir:
         env = {**os.environ, "DATA_DIR": data_dir, "DATABASE_URL": "", "REDIS_URL": "",
-               "DASHBOARD_PORT": str(_free_port()), "BACKEND_PORT": str(_free_port())}
+               "DASHBOARD_PORT": str(free_port()), "BACKEND_PORT": str(free_port())}
         yield env
 
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,7 +25,7 @@ from core.founders import MAX_FAILED_LOGINS
 from core.models import AuditEvent, Controls, FounderSession
 from sales_dashboard import routes
 from sales_dashboard.access import sign_in
-from sales_dashboard.launch import ensure_bun, reflex_command, reflex_env
+from sales_dashboard.launch import ensure_bun, free_port, http_status, reflex_command, reflex_env
 from tests.factories import create_founder
 
 pytestmark = pytest.mark.browser
@@ -61,20 +58,8 @@ class Dashboard:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
-def _status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
-    except OSError:
-        return None
 
 
 def _wait_until_serving(dashboard: Dashboard) -> None:
@@ -83,7 +68,7 @@ def _wait_until_serving(dashboard: Dashboard) -> None:
     while time.monotonic() < deadline:
         if dashboard.process.poll() is not None:
             raise AssertionError(f"reflex exited with {dashboard.process.returncode}:\n{_tail(dashboard.log)}")
-        if _status(f"{dashboard.backend}/api/health") == 200 and _status(f"{dashboard.frontend}/login") == 200:
+        if http_status(f"{dashboard.backend}/api/health") == 200 and http_status(f"{dashboard.frontend}/login") == 200:
             return
         time.sleep(0.5)
     raise AssertionError(f"the dashboard did not answer within {START_TIMEOUT}s:\n{_tail(dashboard.log)}")
@@ -109,7 +94,7 @@ def browser_paths() -> tuple[Path, Path]:
 def dashboard(browser_paths, settings, migrated_engine, redis_server, tmp_path_factory) -> Iterator[Dashboard]:  # type: ignore[no-untyped-def]
     """`reflex run` once for the module, on free ports, in its own work directory; always stopped."""
     ensure_bun()
-    ported = settings.model_copy(update={"dashboard_port": _free_port(), "backend_port": _free_port()})
+    ported = settings.model_copy(update={"dashboard_port": free_port(), "backend_port": free_port()})
     work_dir = tmp_path_factory.mktemp("reflex")
     log = work_dir / "reflex.log"
     env = {**os.environ, **reflex_env(settings=ported, work_dir=work_dir)}

@@ -10,11 +10,11 @@ import pytest
 from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
-from benchmarks.webhook import free_port, serve
+from benchmarks.webhook import serve
 from core.models import Approval, MessagePurpose, OutboundStatus
 from core.replies import CLARIFY_TEXT
 from sales_dashboard.api.twilio import SMS_PATH
-from sales_dashboard.launch import ensure_bun, reflex_command, reflex_env
+from sales_dashboard.launch import ensure_bun, free_port, reflex_command, reflex_env
 from sales_dashboard.pages.simulator import ROUTE
 from sales_dashboard.state.simulator import load_phones, post_as_rep, simulated_webhook
 from tests.factories import create_founder, create_outbound_message, create_pending_approval, create_rep
@@ -81,10 +81,10 @@ driver = test_browser.driver
 @pytest.fixture(scope="module")
 def simulator_dashboard(browser_paths, settings, migrated_engine, redis_server, tmp_path_factory):  # type: ignore[no-untyped-def]
     """`reflex run` on free ports, with PUBLIC_BASE_URL naming its own backend (the simulator posts there)."""
-    from tests.sales_dashboard.test_browser import Dashboard, _free_port, _stop, _wait_until_serving
+    from tests.sales_dashboard.test_browser import Dashboard, _stop, _wait_until_serving
 
     ensure_bun()
-    ported = settings.model_copy(update={"dashboard_port": _free_port(), "backend_port": _free_port()})
+    ported = settings.model_copy(update={"dashboard_port": free_port(), "backend_port": free_port()})
     work_dir = tmp_path_factory.mktemp("reflex-sim")
     log = work_dir / "reflex.log"
     env = {**os.environ, **reflex_env(settings=ported, work_dir=work_dir),
